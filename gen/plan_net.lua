@@ -19,7 +19,8 @@ M.conv_borders = plan_dw.borders
 
 -- conv's register tile: `ur` output pixels along the row x one panel of
 -- `nr` output channels (nv vectors on SIMD targets), accumulators within
--- the target's depthwise budget; panels over each group's outputs, the last
+-- the target's depthwise budget (its stem budget when the input channels
+-- are unrolled); panels over each group's outputs, the last
 -- one narrower (masked, or scalar code without masks).
 -- The scalar target's tile is the vector one with one-float vectors
 -- (targets.lua dw_vec), and so is a SIMD target's when its panels are not
@@ -28,7 +29,9 @@ function M.conv_tile(tg, st)
   local cout_g = util.idiv(st.OC, st.groups)
   local VW = tg.vw
   local nv = min(util.ceil_div(cout_g, VW), 4)
-  local ur = min(tg.dw_ur, max(1, floor(tg.dw_acc / nv)))
+  -- input channels unrolled (simd/conv.c.in: cin_g <= 4): tg.stem_acc
+  local acc = util.idiv(st.C, st.groups) <= 4 and tg.stem_acc or tg.dw_acc
+  local ur = min(tg.dw_ur, max(1, floor(acc / nv)))
   local nr = min(nv * VW, cout_g)
   local npanels = floor(cout_g / nr)
   local ntail = cout_g - npanels * nr

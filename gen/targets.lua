@@ -141,6 +141,12 @@ M.avx512 = target({
   end,
   -- depthwise: output pixels per register tile along the row; projection tile
   dw_ur = 8, dw_acc = 24,
+  -- a convolution whose few input channels are unrolled (stems: cin <= 4)
+  -- takes at most stem_acc accumulators: every tap's FMAs are written out,
+  -- and the 3 -> 32 stem's tile of 8 pixels x 2 vectors ran at 87% of the
+  -- peak (211 us, 224x224 input), 4 x 2 at 95% (193 us); 3 -> 16 keeps 8
+  -- x 1 (make bench, Zen 5, 2026-12-06)
+  stem_acc = 8,
   -- fusion keeps an intermediate beyond fuse_min (the L2 share) out of memory
   fuse_min = 1024 * 1024,
   -- fusion: largest projection weights a band may re-read from L1 (measured

@@ -16,15 +16,15 @@
  * packed weights 1792 floats, scratch 0 floats
  *
  * stage 1: convolution 3x3 -> 32x32x64
- *   tile: 64 output channels x 6 pixels a step; 1 panel of 64 a group
+ *   tile: 64 output channels x 2 pixels a step; 1 panel of 64 a group
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 255
  *       lines of C)
  *
  * weights (sg_weights, TFLite layouts):
  *   conv_w [64][3][3][3], conv_b [64]
  */
-/* simd/conv.c.in: layer stem, stage 1 (convolution 3x3, 3 -> 64): tile 64c6p, 64 channels x 6 pixels */
-static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/conv.c.in: layer stem, stage 1 (convolution 3x3, 3 -> 64): tile 64c2p, 64 channels x 2 pixels */
+static void Conv_stem_64c2p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
@@ -227,7 +227,7 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
     /* rows 0 x cols 1..30: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        for (int vx = 1; vx < 31; vx += 6) {
+        for (int vx = 1; vx < 31; vx += 2) {
             {
                 {
                     const float *restrict vw = w;
@@ -241,22 +241,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                     __m512 vacc1x1 = _mm512_loadu_ps(vw + 16);
                     __m512 vacc1x2 = _mm512_loadu_ps(vw + 32);
                     __m512 vacc1x3 = _mm512_loadu_ps(vw + 48);
-                    __m512 vacc2x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc2x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc2x2 = _mm512_loadu_ps(vw + 32);
-                    __m512 vacc2x3 = _mm512_loadu_ps(vw + 48);
-                    __m512 vacc3x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc3x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc3x2 = _mm512_loadu_ps(vw + 32);
-                    __m512 vacc3x3 = _mm512_loadu_ps(vw + 48);
-                    __m512 vacc4x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc4x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc4x2 = _mm512_loadu_ps(vw + 32);
-                    __m512 vacc4x3 = _mm512_loadu_ps(vw + 48);
-                    __m512 vacc5x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc5x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc5x2 = _mm512_loadu_ps(vw + 32);
-                    __m512 vacc5x3 = _mm512_loadu_ps(vw + 48);
                     /* tap 1,0 */
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 640);
@@ -276,34 +260,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 3]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 6]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 9]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 12]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
                         }
                     }
                     {
@@ -325,34 +281,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 4]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 7]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 10]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 13]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 768);
@@ -372,34 +300,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 5]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 8]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 11]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 14]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
                         }
                     }
                     /* tap 1,1 */
@@ -422,34 +322,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 6]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 9]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 12]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 15]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 896);
@@ -470,34 +342,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 7]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 10]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 13]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 16]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 960);
@@ -517,34 +361,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 8]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 11]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 14]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 17]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
                         }
                     }
                     /* tap 1,2 */
@@ -567,34 +383,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 9]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 12]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 15]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 18]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 1088);
@@ -615,34 +403,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 10]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 13]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 16]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 19]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 1152);
@@ -662,34 +422,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 11]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 14]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 17]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 20]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
                         }
                     }
                     /* tap 2,0 */
@@ -712,34 +444,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 99]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 102]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 105]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 108]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 1280);
@@ -760,34 +464,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 100]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 103]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 106]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 109]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 1344);
@@ -807,34 +483,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 101]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 104]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 107]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 110]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
                         }
                     }
                     /* tap 2,1 */
@@ -857,34 +505,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 102]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 105]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 108]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 111]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 1472);
@@ -905,34 +525,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 103]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 106]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 109]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 112]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 1536);
@@ -952,34 +544,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 104]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 107]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 110]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 113]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
                         }
                     }
                     /* tap 2,2 */
@@ -1002,34 +566,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 105]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 108]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 111]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 114]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 1664);
@@ -1050,34 +586,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 106]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 109]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 112]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 115]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 1728);
@@ -1097,34 +605,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 107]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 110]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 113]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 116]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
                         }
                     }
                     {
@@ -1166,86 +646,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                         __m512 vo = vacc1x3;
                         vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
                         _mm512_storeu_ps(out + ob + 112, vo);
-                    }
-                    {
-                        __m512 vo = vacc2x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 128, vo);
-                    }
-                    {
-                        __m512 vo = vacc2x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 144, vo);
-                    }
-                    {
-                        __m512 vo = vacc2x2;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 160, vo);
-                    }
-                    {
-                        __m512 vo = vacc2x3;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 176, vo);
-                    }
-                    {
-                        __m512 vo = vacc3x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 192, vo);
-                    }
-                    {
-                        __m512 vo = vacc3x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 208, vo);
-                    }
-                    {
-                        __m512 vo = vacc3x2;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 224, vo);
-                    }
-                    {
-                        __m512 vo = vacc3x3;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 240, vo);
-                    }
-                    {
-                        __m512 vo = vacc4x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 256, vo);
-                    }
-                    {
-                        __m512 vo = vacc4x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 272, vo);
-                    }
-                    {
-                        __m512 vo = vacc4x2;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 288, vo);
-                    }
-                    {
-                        __m512 vo = vacc4x3;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 304, vo);
-                    }
-                    {
-                        __m512 vo = vacc5x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 320, vo);
-                    }
-                    {
-                        __m512 vo = vacc5x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 336, vo);
-                    }
-                    {
-                        __m512 vo = vacc5x2;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 352, vo);
-                    }
-                    {
-                        __m512 vo = vacc5x3;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 368, vo);
                     }
                 }
             }
@@ -1728,7 +1128,7 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
     }
     /* rows 1..30 x cols 1..30: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 31; ++vy) {
-        for (int vx = 1; vx < 31; vx += 6) {
+        for (int vx = 1; vx < 31; vx += 2) {
             {
                 {
                     const float *restrict vw = w;
@@ -1742,22 +1142,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                     __m512 vacc1x1 = _mm512_loadu_ps(vw + 16);
                     __m512 vacc1x2 = _mm512_loadu_ps(vw + 32);
                     __m512 vacc1x3 = _mm512_loadu_ps(vw + 48);
-                    __m512 vacc2x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc2x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc2x2 = _mm512_loadu_ps(vw + 32);
-                    __m512 vacc2x3 = _mm512_loadu_ps(vw + 48);
-                    __m512 vacc3x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc3x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc3x2 = _mm512_loadu_ps(vw + 32);
-                    __m512 vacc3x3 = _mm512_loadu_ps(vw + 48);
-                    __m512 vacc4x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc4x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc4x2 = _mm512_loadu_ps(vw + 32);
-                    __m512 vacc4x3 = _mm512_loadu_ps(vw + 48);
-                    __m512 vacc5x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc5x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc5x2 = _mm512_loadu_ps(vw + 32);
-                    __m512 vacc5x3 = _mm512_loadu_ps(vw + 48);
                     /* tap 0,0 */
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 64);
@@ -1777,34 +1161,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 93]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 90]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 87]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 84]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
                         }
                     }
                     {
@@ -1826,34 +1182,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 92]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 89]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 86]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 83]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 192);
@@ -1873,34 +1201,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 91]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 88]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 85]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 82]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
                         }
                     }
                     /* tap 0,1 */
@@ -1923,34 +1223,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 90]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 87]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 84]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 81]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 320);
@@ -1971,34 +1243,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 89]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 86]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 83]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 80]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 384);
@@ -2018,34 +1262,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 88]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 85]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 82]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 79]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
                         }
                     }
                     /* tap 0,2 */
@@ -2068,34 +1284,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 87]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 84]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 81]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 78]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 512);
@@ -2116,34 +1304,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 86]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 83]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 80]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 77]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 576);
@@ -2163,34 +1323,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 85]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 82]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 79]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 76]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
                         }
                     }
                     /* tap 1,0 */
@@ -2213,34 +1345,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 3]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 6]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 9]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 12]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 704);
@@ -2261,34 +1365,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 4]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 7]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 10]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 13]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 768);
@@ -2308,34 +1384,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 5]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 8]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 11]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 14]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
                         }
                     }
                     /* tap 1,1 */
@@ -2358,34 +1406,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 6]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 9]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 12]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 15]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 896);
@@ -2406,34 +1426,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 7]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 10]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 13]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 16]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 960);
@@ -2453,34 +1445,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 8]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 11]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 14]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 17]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
                         }
                     }
                     /* tap 1,2 */
@@ -2503,34 +1467,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 9]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 12]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 15]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 18]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 1088);
@@ -2551,34 +1487,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 10]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 13]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 16]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 19]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 1152);
@@ -2598,34 +1506,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 11]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 14]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 17]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 20]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
                         }
                     }
                     /* tap 2,0 */
@@ -2648,34 +1528,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 99]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 102]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 105]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 108]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 1280);
@@ -2696,34 +1548,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 100]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 103]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 106]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 109]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 1344);
@@ -2743,34 +1567,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 101]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 104]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 107]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 110]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
                         }
                     }
                     /* tap 2,1 */
@@ -2793,34 +1589,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 102]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 105]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 108]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 111]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 1472);
@@ -2841,34 +1609,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 103]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 106]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 109]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 112]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 1536);
@@ -2888,34 +1628,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 104]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 107]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 110]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 113]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
                         }
                     }
                     /* tap 2,2 */
@@ -2938,34 +1650,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 105]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 108]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 111]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 114]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 1664);
@@ -2986,34 +1670,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 106]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 109]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 112]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 115]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 1728);
@@ -3033,34 +1689,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 107]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 110]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 113]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 116]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
                         }
                     }
                     {
@@ -3102,86 +1730,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                         __m512 vo = vacc1x3;
                         vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
                         _mm512_storeu_ps(out + ob + 112, vo);
-                    }
-                    {
-                        __m512 vo = vacc2x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 128, vo);
-                    }
-                    {
-                        __m512 vo = vacc2x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 144, vo);
-                    }
-                    {
-                        __m512 vo = vacc2x2;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 160, vo);
-                    }
-                    {
-                        __m512 vo = vacc2x3;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 176, vo);
-                    }
-                    {
-                        __m512 vo = vacc3x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 192, vo);
-                    }
-                    {
-                        __m512 vo = vacc3x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 208, vo);
-                    }
-                    {
-                        __m512 vo = vacc3x2;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 224, vo);
-                    }
-                    {
-                        __m512 vo = vacc3x3;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 240, vo);
-                    }
-                    {
-                        __m512 vo = vacc4x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 256, vo);
-                    }
-                    {
-                        __m512 vo = vacc4x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 272, vo);
-                    }
-                    {
-                        __m512 vo = vacc4x2;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 288, vo);
-                    }
-                    {
-                        __m512 vo = vacc4x3;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 304, vo);
-                    }
-                    {
-                        __m512 vo = vacc5x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 320, vo);
-                    }
-                    {
-                        __m512 vo = vacc5x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 336, vo);
-                    }
-                    {
-                        __m512 vo = vacc5x2;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 352, vo);
-                    }
-                    {
-                        __m512 vo = vacc5x3;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 368, vo);
                     }
                 }
             }
@@ -3665,7 +2213,7 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
     /* rows 31 x cols 1..30: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 31;
-        for (int vx = 1; vx < 31; vx += 6) {
+        for (int vx = 1; vx < 31; vx += 2) {
             {
                 {
                     const float *restrict vw = w;
@@ -3679,22 +2227,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                     __m512 vacc1x1 = _mm512_loadu_ps(vw + 16);
                     __m512 vacc1x2 = _mm512_loadu_ps(vw + 32);
                     __m512 vacc1x3 = _mm512_loadu_ps(vw + 48);
-                    __m512 vacc2x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc2x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc2x2 = _mm512_loadu_ps(vw + 32);
-                    __m512 vacc2x3 = _mm512_loadu_ps(vw + 48);
-                    __m512 vacc3x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc3x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc3x2 = _mm512_loadu_ps(vw + 32);
-                    __m512 vacc3x3 = _mm512_loadu_ps(vw + 48);
-                    __m512 vacc4x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc4x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc4x2 = _mm512_loadu_ps(vw + 32);
-                    __m512 vacc4x3 = _mm512_loadu_ps(vw + 48);
-                    __m512 vacc5x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc5x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc5x2 = _mm512_loadu_ps(vw + 32);
-                    __m512 vacc5x3 = _mm512_loadu_ps(vw + 48);
                     /* tap 0,0 */
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 64);
@@ -3714,34 +2246,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 93]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 90]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 87]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 84]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
                         }
                     }
                     {
@@ -3763,34 +2267,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 92]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 89]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 86]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 83]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 192);
@@ -3810,34 +2286,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 91]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 88]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 85]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 82]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
                         }
                     }
                     /* tap 0,1 */
@@ -3860,34 +2308,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 90]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 87]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 84]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 81]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 320);
@@ -3908,34 +2328,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 89]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 86]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 83]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 80]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 384);
@@ -3955,34 +2347,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 88]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 85]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 82]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 79]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
                         }
                     }
                     /* tap 0,2 */
@@ -4005,34 +2369,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 87]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 84]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 81]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 78]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 512);
@@ -4053,34 +2389,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 86]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 83]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 80]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 77]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 576);
@@ -4100,34 +2408,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 85]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 82]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 79]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 76]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
                         }
                     }
                     /* tap 1,0 */
@@ -4150,34 +2430,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 3]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 6]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 9]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 12]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 704);
@@ -4198,34 +2450,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 4]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 7]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 10]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 13]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 768);
@@ -4245,34 +2469,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 5]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 8]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 11]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 14]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
                         }
                     }
                     /* tap 1,1 */
@@ -4295,34 +2491,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 6]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 9]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 12]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 15]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 896);
@@ -4343,34 +2511,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 7]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 10]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 13]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 16]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 960);
@@ -4390,34 +2530,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 8]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 11]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 14]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 17]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
                         }
                     }
                     /* tap 1,2 */
@@ -4440,34 +2552,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 9]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 12]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 15]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 18]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 1088);
@@ -4488,34 +2572,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 10]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 13]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 16]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 19]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 1152);
@@ -4535,34 +2591,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                             vacc1x2 = _mm512_fmadd_ps(vi, vk2, vacc1x2);
                             vacc1x3 = _mm512_fmadd_ps(vi, vk3, vacc1x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 11]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                            vacc2x2 = _mm512_fmadd_ps(vi, vk2, vacc2x2);
-                            vacc2x3 = _mm512_fmadd_ps(vi, vk3, vacc2x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 14]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                            vacc3x2 = _mm512_fmadd_ps(vi, vk2, vacc3x2);
-                            vacc3x3 = _mm512_fmadd_ps(vi, vk3, vacc3x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 17]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                            vacc4x2 = _mm512_fmadd_ps(vi, vk2, vacc4x2);
-                            vacc4x3 = _mm512_fmadd_ps(vi, vk3, vacc4x3);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 20]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                            vacc5x2 = _mm512_fmadd_ps(vi, vk2, vacc5x2);
-                            vacc5x3 = _mm512_fmadd_ps(vi, vk3, vacc5x3);
                         }
                     }
                     {
@@ -4604,86 +2632,6 @@ static void Conv_stem_64c6p(const float *restrict in, float *restrict out, const
                         __m512 vo = vacc1x3;
                         vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
                         _mm512_storeu_ps(out + ob + 112, vo);
-                    }
-                    {
-                        __m512 vo = vacc2x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 128, vo);
-                    }
-                    {
-                        __m512 vo = vacc2x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 144, vo);
-                    }
-                    {
-                        __m512 vo = vacc2x2;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 160, vo);
-                    }
-                    {
-                        __m512 vo = vacc2x3;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 176, vo);
-                    }
-                    {
-                        __m512 vo = vacc3x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 192, vo);
-                    }
-                    {
-                        __m512 vo = vacc3x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 208, vo);
-                    }
-                    {
-                        __m512 vo = vacc3x2;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 224, vo);
-                    }
-                    {
-                        __m512 vo = vacc3x3;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 240, vo);
-                    }
-                    {
-                        __m512 vo = vacc4x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 256, vo);
-                    }
-                    {
-                        __m512 vo = vacc4x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 272, vo);
-                    }
-                    {
-                        __m512 vo = vacc4x2;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 288, vo);
-                    }
-                    {
-                        __m512 vo = vacc4x3;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 304, vo);
-                    }
-                    {
-                        __m512 vo = vacc5x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 320, vo);
-                    }
-                    {
-                        __m512 vo = vacc5x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 336, vo);
-                    }
-                    {
-                        __m512 vo = vacc5x2;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 352, vo);
-                    }
-                    {
-                        __m512 vo = vacc5x3;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        _mm512_storeu_ps(out + ob + 368, vo);
                     }
                 }
             }
@@ -4907,7 +2855,7 @@ void fact_stem_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer stem: runs its stage */
 void fact_stem(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Conv_stem_64c6p(in, out, packed);
+    Conv_stem_64c2p(in, out, packed);
     (void)scratch;
 }
 

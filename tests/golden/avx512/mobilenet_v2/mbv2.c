@@ -35,19 +35,19 @@ static inline __m512 Exp_v(__m512 x)
  * packed weights 896 floats, scratch 0 floats
  *
  * stage 1: convolution 3x3 -> 112x112x32
- *   tile: 32 output channels x 8 pixels a step; 1 panel of 32 a group
+ *   tile: 32 output channels x 4 pixels a step; 1 panel of 32 a group
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 123
  *       lines of C)
  *
  * weights (sg_weights, TFLite layouts):
  *   conv_w [32][3][3][3], conv_b [32]
  */
-/* simd/conv.c.in: layer stem, stage 1 (convolution 3x3, 3 -> 32): tile 32c8p, 32 channels x 8 pixels */
-static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/conv.c.in: layer stem, stage 1 (convolution 3x3, 3 -> 32): tile 32c4p, 32 channels x 4 pixels */
+static void Conv_stem_32c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0..110 x cols 0..110: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 111; ++vy) {
-        for (int vx = 0; vx < 104; vx += 8) {
+        for (int vx = 0; vx < 108; vx += 4) {
             {
                 {
                     const float *restrict vw = w;
@@ -61,14 +61,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                     __m512 vacc2x1 = _mm512_loadu_ps(vw + 16);
                     __m512 vacc3x0 = _mm512_loadu_ps(vw);
                     __m512 vacc3x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc4x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc4x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc5x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc5x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc6x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc6x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc7x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc7x1 = _mm512_loadu_ps(vw + 16);
                     /* tap 0,0 */
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 32);
@@ -92,26 +84,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 18]);
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 24]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 30]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 36]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 42]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
                         }
                     }
                     {
@@ -137,26 +109,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 25]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 31]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 37]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 43]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 96);
@@ -180,26 +132,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 20]);
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 26]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 32]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 38]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 44]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
                         }
                     }
                     /* tap 0,1 */
@@ -226,26 +158,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 27]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 33]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 39]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 45]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 160);
@@ -270,26 +182,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 28]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 34]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 40]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 46]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 192);
@@ -313,26 +205,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 23]);
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 29]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 35]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 41]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 47]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
                         }
                     }
                     /* tap 0,2 */
@@ -359,26 +231,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 30]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 36]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 42]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 48]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 256);
@@ -403,26 +255,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 31]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 37]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 43]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 49]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 288);
@@ -446,26 +278,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 26]);
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 32]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 38]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 44]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 50]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
                         }
                     }
                     /* tap 1,0 */
@@ -492,26 +304,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 696]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 702]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 708]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 714]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 352);
@@ -536,26 +328,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 697]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 703]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 709]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 715]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 384);
@@ -579,26 +351,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 692]);
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 698]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 704]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 710]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 716]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
                         }
                     }
                     /* tap 1,1 */
@@ -625,26 +377,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 699]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 705]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 711]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 717]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 448);
@@ -669,26 +401,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 700]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 706]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 712]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 718]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 480);
@@ -712,26 +424,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 695]);
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 701]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 707]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 713]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 719]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
                         }
                     }
                     /* tap 1,2 */
@@ -758,26 +450,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 702]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 708]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 714]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 720]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 544);
@@ -802,26 +474,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 703]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 709]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 715]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 721]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 576);
@@ -845,26 +497,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 698]);
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 704]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 710]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 716]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 722]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
                         }
                     }
                     /* tap 2,0 */
@@ -891,26 +523,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1368]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1374]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1380]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1386]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 640);
@@ -935,26 +547,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1369]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1375]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1381]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1387]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 672);
@@ -978,26 +570,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 1364]);
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1370]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1376]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1382]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1388]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
                         }
                     }
                     /* tap 2,1 */
@@ -1024,26 +596,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1371]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1377]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1383]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1389]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 736);
@@ -1068,26 +620,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1372]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1378]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1384]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1390]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 768);
@@ -1111,26 +643,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 1367]);
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1373]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1379]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1385]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1391]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
                         }
                     }
                     /* tap 2,2 */
@@ -1157,26 +669,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1374]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1380]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1386]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1392]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 832);
@@ -1201,26 +693,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1375]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1381]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1387]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1393]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 864);
@@ -1244,26 +716,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 1370]);
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1376]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1382]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1388]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1394]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
                         }
                     }
                     {
@@ -1313,60 +765,12 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                         vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
                         vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
                         _mm512_storeu_ps(out + ob + 112, vo);
-                    }
-                    {
-                        __m512 vo = vacc4x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 128, vo);
-                    }
-                    {
-                        __m512 vo = vacc4x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 144, vo);
-                    }
-                    {
-                        __m512 vo = vacc5x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 160, vo);
-                    }
-                    {
-                        __m512 vo = vacc5x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 176, vo);
-                    }
-                    {
-                        __m512 vo = vacc6x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 192, vo);
-                    }
-                    {
-                        __m512 vo = vacc6x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 208, vo);
-                    }
-                    {
-                        __m512 vo = vacc7x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 224, vo);
-                    }
-                    {
-                        __m512 vo = vacc7x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 240, vo);
                     }
                 }
             }
         }
         {
-            const int vx = 104;
+            const int vx = 108;
             {
                 {
                     const float *restrict vw = w;
@@ -1378,14 +782,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                     __m512 vacc1x1 = _mm512_loadu_ps(vw + 16);
                     __m512 vacc2x0 = _mm512_loadu_ps(vw);
                     __m512 vacc2x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc3x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc3x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc4x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc4x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc5x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc5x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc6x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc6x1 = _mm512_loadu_ps(vw + 16);
                     /* tap 0,0 */
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 32);
@@ -1404,26 +800,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 12]);
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 18]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 24]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 30]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 36]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
                         }
                     }
                     {
@@ -1444,26 +820,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 19]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 25]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 31]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 37]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 96);
@@ -1482,26 +838,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 14]);
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 20]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 26]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 32]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 38]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
                         }
                     }
                     /* tap 0,1 */
@@ -1523,26 +859,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 21]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 27]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 33]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 39]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 160);
@@ -1562,26 +878,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 22]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 28]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 34]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 40]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 192);
@@ -1600,26 +896,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 17]);
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 23]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 29]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 35]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 41]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
                         }
                     }
                     /* tap 0,2 */
@@ -1641,26 +917,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 24]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 30]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 36]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 42]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 256);
@@ -1680,26 +936,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 25]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 31]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 37]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 43]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 288);
@@ -1718,26 +954,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 20]);
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 26]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 32]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 38]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 44]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
                         }
                     }
                     /* tap 1,0 */
@@ -1759,26 +975,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 690]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 696]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 702]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 708]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 352);
@@ -1798,26 +994,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 691]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 697]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 703]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 709]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 384);
@@ -1836,26 +1012,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 686]);
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 692]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 698]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 704]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 710]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
                         }
                     }
                     /* tap 1,1 */
@@ -1877,26 +1033,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 693]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 699]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 705]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 711]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 448);
@@ -1916,26 +1052,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 694]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 700]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 706]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 712]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 480);
@@ -1954,26 +1070,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 689]);
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 695]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 701]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 707]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 713]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
                         }
                     }
                     /* tap 1,2 */
@@ -1995,26 +1091,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 696]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 702]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 708]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 714]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 544);
@@ -2034,26 +1110,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 697]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 703]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 709]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 715]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 576);
@@ -2072,26 +1128,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 692]);
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 698]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 704]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 710]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 716]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
                         }
                     }
                     /* tap 2,0 */
@@ -2113,26 +1149,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1362]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1368]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1374]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1380]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 640);
@@ -2152,26 +1168,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1363]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1369]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1375]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1381]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 672);
@@ -2190,26 +1186,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 1358]);
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1364]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1370]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1376]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1382]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
                         }
                     }
                     /* tap 2,1 */
@@ -2231,26 +1207,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1365]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1371]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1377]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1383]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 736);
@@ -2270,26 +1226,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1366]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1372]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1378]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1384]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 768);
@@ -2308,26 +1244,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 1361]);
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1367]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1373]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1379]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1385]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
                         }
                     }
                     /* tap 2,2 */
@@ -2349,26 +1265,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1368]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1374]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1380]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1386]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 832);
@@ -2388,26 +1284,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1369]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1375]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1381]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1387]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 864);
@@ -2426,26 +1302,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 1364]);
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1370]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1376]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1382]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 1388]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
                         }
                     }
                     {
@@ -2483,54 +1339,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                         vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
                         vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
                         _mm512_storeu_ps(out + ob + 80, vo);
-                    }
-                    {
-                        __m512 vo = vacc3x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 96, vo);
-                    }
-                    {
-                        __m512 vo = vacc3x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 112, vo);
-                    }
-                    {
-                        __m512 vo = vacc4x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 128, vo);
-                    }
-                    {
-                        __m512 vo = vacc4x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 144, vo);
-                    }
-                    {
-                        __m512 vo = vacc5x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 160, vo);
-                    }
-                    {
-                        __m512 vo = vacc5x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 176, vo);
-                    }
-                    {
-                        __m512 vo = vacc6x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 192, vo);
-                    }
-                    {
-                        __m512 vo = vacc6x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 208, vo);
                     }
                 }
             }
@@ -2734,7 +1542,7 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
     /* rows 111 x cols 0..110: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 111;
-        for (int vx = 0; vx < 104; vx += 8) {
+        for (int vx = 0; vx < 108; vx += 4) {
             {
                 {
                     const float *restrict vw = w;
@@ -2748,14 +1556,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                     __m512 vacc2x1 = _mm512_loadu_ps(vw + 16);
                     __m512 vacc3x0 = _mm512_loadu_ps(vw);
                     __m512 vacc3x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc4x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc4x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc5x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc5x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc6x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc6x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc7x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc7x1 = _mm512_loadu_ps(vw + 16);
                     /* tap 0,0 */
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 32);
@@ -2779,26 +1579,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 18]);
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 24]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 30]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 36]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 42]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
                         }
                     }
                     {
@@ -2824,26 +1604,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 25]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 31]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 37]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 43]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 96);
@@ -2867,26 +1627,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 20]);
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 26]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 32]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 38]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 44]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
                         }
                     }
                     /* tap 0,1 */
@@ -2913,26 +1653,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 27]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 33]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 39]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 45]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 160);
@@ -2957,26 +1677,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 28]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 34]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 40]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 46]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 192);
@@ -3000,26 +1700,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 23]);
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 29]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 35]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 41]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 47]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
                         }
                     }
                     /* tap 0,2 */
@@ -3046,26 +1726,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 30]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 36]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 42]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 48]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 256);
@@ -3090,26 +1750,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 31]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 37]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 43]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 49]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 288);
@@ -3133,26 +1773,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 26]);
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 32]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 38]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 44]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 50]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
                         }
                     }
                     /* tap 1,0 */
@@ -3179,26 +1799,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 696]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 702]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 708]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 714]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 352);
@@ -3223,26 +1823,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 697]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 703]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 709]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 715]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 384);
@@ -3266,26 +1846,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 692]);
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 698]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 704]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 710]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 716]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
                         }
                     }
                     /* tap 1,1 */
@@ -3312,26 +1872,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 699]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 705]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 711]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 717]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 448);
@@ -3356,26 +1896,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 700]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 706]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 712]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 718]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 480);
@@ -3399,26 +1919,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 695]);
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 701]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 707]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 713]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 719]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
                         }
                     }
                     /* tap 1,2 */
@@ -3445,26 +1945,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 702]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 708]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 714]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 720]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 544);
@@ -3489,26 +1969,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 703]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 709]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 715]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 721]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 576);
@@ -3532,26 +1992,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 698]);
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 704]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 710]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 716]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 722]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
                         }
                     }
                     {
@@ -3601,60 +2041,12 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                         vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
                         vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
                         _mm512_storeu_ps(out + ob + 112, vo);
-                    }
-                    {
-                        __m512 vo = vacc4x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 128, vo);
-                    }
-                    {
-                        __m512 vo = vacc4x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 144, vo);
-                    }
-                    {
-                        __m512 vo = vacc5x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 160, vo);
-                    }
-                    {
-                        __m512 vo = vacc5x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 176, vo);
-                    }
-                    {
-                        __m512 vo = vacc6x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 192, vo);
-                    }
-                    {
-                        __m512 vo = vacc6x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 208, vo);
-                    }
-                    {
-                        __m512 vo = vacc7x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 224, vo);
-                    }
-                    {
-                        __m512 vo = vacc7x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 240, vo);
                     }
                 }
             }
         }
         {
-            const int vx = 104;
+            const int vx = 108;
             {
                 {
                     const float *restrict vw = w;
@@ -3666,14 +2058,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                     __m512 vacc1x1 = _mm512_loadu_ps(vw + 16);
                     __m512 vacc2x0 = _mm512_loadu_ps(vw);
                     __m512 vacc2x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc3x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc3x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc4x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc4x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc5x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc5x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc6x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc6x1 = _mm512_loadu_ps(vw + 16);
                     /* tap 0,0 */
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 32);
@@ -3692,26 +2076,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 12]);
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 18]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 24]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 30]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 36]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
                         }
                     }
                     {
@@ -3732,26 +2096,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 19]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 25]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 31]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 37]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 96);
@@ -3770,26 +2114,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 14]);
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 20]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 26]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 32]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 38]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
                         }
                     }
                     /* tap 0,1 */
@@ -3811,26 +2135,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 21]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 27]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 33]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 39]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 160);
@@ -3850,26 +2154,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 22]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 28]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 34]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 40]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 192);
@@ -3888,26 +2172,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 17]);
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 23]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 29]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 35]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 41]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
                         }
                     }
                     /* tap 0,2 */
@@ -3929,26 +2193,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 24]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 30]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 36]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 42]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 256);
@@ -3968,26 +2212,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 25]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 31]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 37]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 43]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 288);
@@ -4006,26 +2230,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 20]);
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 26]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 32]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 38]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 44]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
                         }
                     }
                     /* tap 1,0 */
@@ -4047,26 +2251,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 690]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 696]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 702]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 708]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 352);
@@ -4086,26 +2270,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 691]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 697]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 703]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 709]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 384);
@@ -4124,26 +2288,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 686]);
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 692]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 698]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 704]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 710]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
                         }
                     }
                     /* tap 1,1 */
@@ -4165,26 +2309,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 693]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 699]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 705]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 711]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 448);
@@ -4204,26 +2328,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 694]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 700]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 706]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 712]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 480);
@@ -4242,26 +2346,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 689]);
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 695]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 701]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 707]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 713]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
                         }
                     }
                     /* tap 1,2 */
@@ -4283,26 +2367,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 696]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 702]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 708]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 714]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 544);
@@ -4322,26 +2386,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 697]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 703]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 709]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 715]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 576);
@@ -4360,26 +2404,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 692]);
                             vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
                             vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 698]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 704]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 710]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 716]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
                         }
                     }
                     {
@@ -4417,54 +2441,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                         vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
                         vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
                         _mm512_storeu_ps(out + ob + 80, vo);
-                    }
-                    {
-                        __m512 vo = vacc3x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 96, vo);
-                    }
-                    {
-                        __m512 vo = vacc3x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 112, vo);
-                    }
-                    {
-                        __m512 vo = vacc4x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 128, vo);
-                    }
-                    {
-                        __m512 vo = vacc4x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 144, vo);
-                    }
-                    {
-                        __m512 vo = vacc5x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 160, vo);
-                    }
-                    {
-                        __m512 vo = vacc5x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 176, vo);
-                    }
-                    {
-                        __m512 vo = vacc6x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 192, vo);
-                    }
-                    {
-                        __m512 vo = vacc6x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 208, vo);
                     }
                 }
             }
@@ -4630,7 +2606,7 @@ void mbv2_stem_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer stem: runs its stage */
 void mbv2_stem(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Conv_stem_32c8p(in, out, packed);
+    Conv_stem_32c4p(in, out, packed);
     (void)scratch;
 }
 

@@ -35,15 +35,15 @@ static inline __m512 Exp_v(__m512 x)
  * packed weights 896 floats, scratch 0 floats
  *
  * stage 1: convolution 3x3 -> 17x16x32
- *   tile: 32 output channels x 8 pixels a step; 1 panel of 32 a group
+ *   tile: 32 output channels x 4 pixels a step; 1 panel of 32 a group
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 255
  *       lines of C)
  *
  * weights (sg_weights, TFLite layouts):
  *   conv_w [32][3][3][3], conv_b [32]
  */
-/* simd/conv.c.in: layer stem, stage 1 (convolution 3x3, 3 -> 32): tile 32c8p, 32 channels x 8 pixels */
-static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/conv.c.in: layer stem, stage 1 (convolution 3x3, 3 -> 32): tile 32c4p, 32 channels x 4 pixels */
+static void Conv_stem_32c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
@@ -188,8 +188,7 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
     /* rows 0 x cols 1..14: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
-        {
-            const int vx = 1;
+        for (int vx = 1; vx < 13; vx += 4) {
             {
                 {
                     const float *restrict vw = w;
@@ -203,14 +202,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                     __m512 vacc2x1 = _mm512_loadu_ps(vw + 16);
                     __m512 vacc3x0 = _mm512_loadu_ps(vw);
                     __m512 vacc3x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc4x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc4x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc5x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc5x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc6x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc6x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc7x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc7x1 = _mm512_loadu_ps(vw + 16);
                     /* tap 1,0 */
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 320);
@@ -234,26 +225,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 15]);
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 21]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 27]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 33]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 39]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
                         }
                     }
                     {
@@ -279,26 +250,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 22]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 28]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 34]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 40]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 384);
@@ -322,26 +273,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 17]);
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 23]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 29]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 35]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 41]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
                         }
                     }
                     /* tap 1,1 */
@@ -368,26 +299,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 24]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 30]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 36]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 42]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 448);
@@ -412,26 +323,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 25]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 31]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 37]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 43]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 480);
@@ -455,26 +346,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 20]);
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 26]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 32]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 38]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 44]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
                         }
                     }
                     /* tap 1,2 */
@@ -501,26 +372,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 27]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 33]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 39]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 45]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 544);
@@ -545,26 +396,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 28]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 34]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 40]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 46]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 576);
@@ -588,26 +419,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 23]);
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 29]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 35]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 41]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 47]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
                         }
                     }
                     /* tap 2,0 */
@@ -634,26 +445,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 114]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 120]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 126]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 132]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 640);
@@ -678,26 +469,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 115]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 121]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 127]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 133]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 672);
@@ -721,26 +492,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 110]);
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 116]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 122]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 128]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 134]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
                         }
                     }
                     /* tap 2,1 */
@@ -767,26 +518,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 117]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 123]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 129]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 135]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 736);
@@ -811,26 +542,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 118]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 124]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 130]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 136]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 768);
@@ -854,26 +565,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 113]);
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 119]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 125]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 131]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 137]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
                         }
                     }
                     /* tap 2,2 */
@@ -900,26 +591,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 120]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 126]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 132]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 138]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 832);
@@ -944,26 +615,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 121]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 127]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 133]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 139]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 864);
@@ -987,26 +638,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 116]);
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 122]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 128]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 134]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 140]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
                         }
                     }
                     {
@@ -1056,60 +687,12 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                         vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
                         vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
                         _mm512_storeu_ps(out + ob + 112, vo);
-                    }
-                    {
-                        __m512 vo = vacc4x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 128, vo);
-                    }
-                    {
-                        __m512 vo = vacc4x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 144, vo);
-                    }
-                    {
-                        __m512 vo = vacc5x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 160, vo);
-                    }
-                    {
-                        __m512 vo = vacc5x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 176, vo);
-                    }
-                    {
-                        __m512 vo = vacc6x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 192, vo);
-                    }
-                    {
-                        __m512 vo = vacc6x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 208, vo);
-                    }
-                    {
-                        __m512 vo = vacc7x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 224, vo);
-                    }
-                    {
-                        __m512 vo = vacc7x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 240, vo);
                     }
                 }
             }
         }
         {
-            const int vx = 9;
+            const int vx = 13;
             {
                 {
                     const float *restrict vw = w;
@@ -1119,14 +702,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                     __m512 vacc0x1 = _mm512_loadu_ps(vw + 16);
                     __m512 vacc1x0 = _mm512_loadu_ps(vw);
                     __m512 vacc1x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc2x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc2x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc3x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc3x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc4x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc4x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc5x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc5x1 = _mm512_loadu_ps(vw + 16);
                     /* tap 1,0 */
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 320);
@@ -1140,26 +715,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 3]);
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 9]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 15]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 21]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 27]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
                         }
                     }
                     {
@@ -1175,26 +730,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 10]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 16]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 22]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 28]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 384);
@@ -1208,26 +743,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 5]);
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 11]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 17]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 23]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 29]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
                         }
                     }
                     /* tap 1,1 */
@@ -1244,26 +759,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 12]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 18]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 24]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 30]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 448);
@@ -1278,26 +773,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 13]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 19]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 25]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 31]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 480);
@@ -1311,26 +786,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 8]);
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 14]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 20]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 26]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 32]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
                         }
                     }
                     /* tap 1,2 */
@@ -1347,26 +802,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 15]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 21]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 27]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 33]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 544);
@@ -1381,26 +816,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 16]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 22]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 28]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 34]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 576);
@@ -1414,26 +829,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 11]);
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 17]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 23]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 29]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 35]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
                         }
                     }
                     /* tap 2,0 */
@@ -1450,26 +845,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 102]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 108]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 114]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 120]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 640);
@@ -1484,26 +859,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 103]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 109]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 115]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 121]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 672);
@@ -1517,26 +872,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 98]);
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 104]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 110]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 116]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 122]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
                         }
                     }
                     /* tap 2,1 */
@@ -1553,26 +888,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 105]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 111]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 117]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 123]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 736);
@@ -1587,26 +902,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 106]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 112]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 118]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 124]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 768);
@@ -1620,26 +915,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 101]);
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 107]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 113]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 119]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 125]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
                         }
                     }
                     /* tap 2,2 */
@@ -1656,26 +931,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 108]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 114]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 120]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 126]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 832);
@@ -1690,26 +945,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 109]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 115]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 121]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 127]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 864);
@@ -1723,26 +958,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 104]);
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 110]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 116]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 122]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 128]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
                         }
                     }
                     {
@@ -1768,54 +983,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                         vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
                         vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
                         _mm512_storeu_ps(out + ob + 48, vo);
-                    }
-                    {
-                        __m512 vo = vacc2x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 64, vo);
-                    }
-                    {
-                        __m512 vo = vacc2x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 80, vo);
-                    }
-                    {
-                        __m512 vo = vacc3x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 96, vo);
-                    }
-                    {
-                        __m512 vo = vacc3x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 112, vo);
-                    }
-                    {
-                        __m512 vo = vacc4x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 128, vo);
-                    }
-                    {
-                        __m512 vo = vacc4x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 144, vo);
-                    }
-                    {
-                        __m512 vo = vacc5x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 160, vo);
-                    }
-                    {
-                        __m512 vo = vacc5x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 176, vo);
                     }
                 }
             }
@@ -2158,8 +1325,7 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
     }
     /* rows 1..15 x cols 1..14: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 16; ++vy) {
-        {
-            const int vx = 1;
+        for (int vx = 1; vx < 13; vx += 4) {
             {
                 {
                     const float *restrict vw = w;
@@ -2173,14 +1339,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                     __m512 vacc2x1 = _mm512_loadu_ps(vw + 16);
                     __m512 vacc3x0 = _mm512_loadu_ps(vw);
                     __m512 vacc3x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc4x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc4x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc5x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc5x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc6x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc6x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc7x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc7x1 = _mm512_loadu_ps(vw + 16);
                     /* tap 0,0 */
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 32);
@@ -2204,26 +1362,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib - 78]);
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 72]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 66]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 60]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 54]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
                         }
                     }
                     {
@@ -2249,26 +1387,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 71]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 65]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 59]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 53]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 96);
@@ -2292,26 +1410,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib - 76]);
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 70]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 64]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 58]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 52]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
                         }
                     }
                     /* tap 0,1 */
@@ -2338,26 +1436,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 69]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 63]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 57]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 51]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 160);
@@ -2382,26 +1460,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 68]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 62]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 56]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 50]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 192);
@@ -2425,26 +1483,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib - 73]);
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 67]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 61]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 55]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 49]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
                         }
                     }
                     /* tap 0,2 */
@@ -2471,26 +1509,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 66]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 60]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 54]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 48]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 256);
@@ -2515,26 +1533,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 65]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 59]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 53]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 47]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 288);
@@ -2558,26 +1556,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib - 70]);
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 64]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 58]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 52]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 46]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
                         }
                     }
                     /* tap 1,0 */
@@ -2604,26 +1582,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 21]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 27]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 33]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 39]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 352);
@@ -2648,26 +1606,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 22]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 28]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 34]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 40]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 384);
@@ -2691,26 +1629,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 17]);
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 23]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 29]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 35]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 41]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
                         }
                     }
                     /* tap 1,1 */
@@ -2737,26 +1655,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 24]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 30]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 36]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 42]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 448);
@@ -2781,26 +1679,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 25]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 31]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 37]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 43]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 480);
@@ -2824,26 +1702,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 20]);
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 26]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 32]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 38]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 44]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
                         }
                     }
                     /* tap 1,2 */
@@ -2870,26 +1728,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 27]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 33]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 39]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 45]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 544);
@@ -2914,26 +1752,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 28]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 34]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 40]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 46]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 576);
@@ -2957,26 +1775,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 23]);
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 29]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 35]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 41]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 47]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
                         }
                     }
                     /* tap 2,0 */
@@ -3003,26 +1801,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 114]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 120]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 126]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 132]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 640);
@@ -3047,26 +1825,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 115]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 121]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 127]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 133]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 672);
@@ -3090,26 +1848,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 110]);
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 116]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 122]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 128]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 134]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
                         }
                     }
                     /* tap 2,1 */
@@ -3136,26 +1874,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 117]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 123]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 129]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 135]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 736);
@@ -3180,26 +1898,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 118]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 124]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 130]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 136]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 768);
@@ -3223,26 +1921,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 113]);
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 119]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 125]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 131]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 137]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
                         }
                     }
                     /* tap 2,2 */
@@ -3269,26 +1947,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 120]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 126]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 132]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 138]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 832);
@@ -3313,26 +1971,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 121]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 127]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 133]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 139]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 864);
@@ -3356,26 +1994,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 116]);
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 122]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 128]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 134]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 140]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
                         }
                     }
                     {
@@ -3425,60 +2043,12 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                         vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
                         vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
                         _mm512_storeu_ps(out + ob + 112, vo);
-                    }
-                    {
-                        __m512 vo = vacc4x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 128, vo);
-                    }
-                    {
-                        __m512 vo = vacc4x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 144, vo);
-                    }
-                    {
-                        __m512 vo = vacc5x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 160, vo);
-                    }
-                    {
-                        __m512 vo = vacc5x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 176, vo);
-                    }
-                    {
-                        __m512 vo = vacc6x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 192, vo);
-                    }
-                    {
-                        __m512 vo = vacc6x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 208, vo);
-                    }
-                    {
-                        __m512 vo = vacc7x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 224, vo);
-                    }
-                    {
-                        __m512 vo = vacc7x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 240, vo);
                     }
                 }
             }
         }
         {
-            const int vx = 9;
+            const int vx = 13;
             {
                 {
                     const float *restrict vw = w;
@@ -3488,14 +2058,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                     __m512 vacc0x1 = _mm512_loadu_ps(vw + 16);
                     __m512 vacc1x0 = _mm512_loadu_ps(vw);
                     __m512 vacc1x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc2x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc2x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc3x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc3x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc4x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc4x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc5x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc5x1 = _mm512_loadu_ps(vw + 16);
                     /* tap 0,0 */
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 32);
@@ -3509,26 +2071,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib - 90]);
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 84]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 78]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 72]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 66]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
                         }
                     }
                     {
@@ -3544,26 +2086,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 83]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 77]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 71]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 65]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 96);
@@ -3577,26 +2099,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib - 88]);
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 82]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 76]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 70]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 64]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
                         }
                     }
                     /* tap 0,1 */
@@ -3613,26 +2115,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 81]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 75]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 69]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 63]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 160);
@@ -3647,26 +2129,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 80]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 74]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 68]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 62]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 192);
@@ -3680,26 +2142,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib - 85]);
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 79]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 73]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 67]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 61]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
                         }
                     }
                     /* tap 0,2 */
@@ -3716,26 +2158,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 78]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 72]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 66]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 60]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 256);
@@ -3750,26 +2172,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 77]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 71]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 65]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 59]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 288);
@@ -3783,26 +2185,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib - 82]);
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 76]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 70]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 64]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 58]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
                         }
                     }
                     /* tap 1,0 */
@@ -3819,26 +2201,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 9]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 15]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 21]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 27]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 352);
@@ -3853,26 +2215,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 10]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 16]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 22]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 28]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 384);
@@ -3886,26 +2228,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 5]);
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 11]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 17]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 23]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 29]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
                         }
                     }
                     /* tap 1,1 */
@@ -3922,26 +2244,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 12]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 18]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 24]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 30]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 448);
@@ -3956,26 +2258,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 13]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 19]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 25]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 31]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 480);
@@ -3989,26 +2271,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 8]);
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 14]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 20]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 26]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 32]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
                         }
                     }
                     /* tap 1,2 */
@@ -4025,26 +2287,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 15]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 21]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 27]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 33]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 544);
@@ -4059,26 +2301,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 16]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 22]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 28]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 34]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 576);
@@ -4092,26 +2314,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 11]);
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 17]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 23]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 29]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 35]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
                         }
                     }
                     /* tap 2,0 */
@@ -4128,26 +2330,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 102]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 108]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 114]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 120]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 640);
@@ -4162,26 +2344,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 103]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 109]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 115]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 121]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 672);
@@ -4195,26 +2357,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 98]);
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 104]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 110]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 116]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 122]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
                         }
                     }
                     /* tap 2,1 */
@@ -4231,26 +2373,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 105]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 111]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 117]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 123]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 736);
@@ -4265,26 +2387,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 106]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 112]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 118]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 124]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 768);
@@ -4298,26 +2400,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 101]);
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 107]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 113]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 119]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 125]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
                         }
                     }
                     /* tap 2,2 */
@@ -4334,26 +2416,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 108]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 114]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 120]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 126]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 832);
@@ -4368,26 +2430,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 109]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 115]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 121]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 127]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 864);
@@ -4401,26 +2443,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 104]);
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 110]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 116]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 122]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 128]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
                         }
                     }
                     {
@@ -4446,54 +2468,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                         vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
                         vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
                         _mm512_storeu_ps(out + ob + 48, vo);
-                    }
-                    {
-                        __m512 vo = vacc2x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 64, vo);
-                    }
-                    {
-                        __m512 vo = vacc2x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 80, vo);
-                    }
-                    {
-                        __m512 vo = vacc3x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 96, vo);
-                    }
-                    {
-                        __m512 vo = vacc3x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 112, vo);
-                    }
-                    {
-                        __m512 vo = vacc4x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 128, vo);
-                    }
-                    {
-                        __m512 vo = vacc4x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 144, vo);
-                    }
-                    {
-                        __m512 vo = vacc5x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 160, vo);
-                    }
-                    {
-                        __m512 vo = vacc5x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 176, vo);
                     }
                 }
             }
@@ -4837,8 +2811,7 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
     /* rows 16 x cols 1..14: kernel rows 0..1, cols 0..2 */
     {
         const int vy = 16;
-        {
-            const int vx = 1;
+        for (int vx = 1; vx < 13; vx += 4) {
             {
                 {
                     const float *restrict vw = w;
@@ -4852,14 +2825,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                     __m512 vacc2x1 = _mm512_loadu_ps(vw + 16);
                     __m512 vacc3x0 = _mm512_loadu_ps(vw);
                     __m512 vacc3x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc4x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc4x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc5x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc5x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc6x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc6x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc7x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc7x1 = _mm512_loadu_ps(vw + 16);
                     /* tap 0,0 */
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 32);
@@ -4883,26 +2848,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib - 78]);
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 72]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 66]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 60]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 54]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
                         }
                     }
                     {
@@ -4928,26 +2873,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 71]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 65]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 59]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 53]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 96);
@@ -4971,26 +2896,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib - 76]);
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 70]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 64]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 58]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 52]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
                         }
                     }
                     /* tap 0,1 */
@@ -5017,26 +2922,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 69]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 63]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 57]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 51]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 160);
@@ -5061,26 +2946,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 68]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 62]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 56]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 50]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 192);
@@ -5104,26 +2969,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib - 73]);
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 67]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 61]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 55]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 49]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
                         }
                     }
                     /* tap 0,2 */
@@ -5150,26 +2995,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 66]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 60]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 54]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 48]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 256);
@@ -5194,26 +3019,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 65]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 59]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 53]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 47]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 288);
@@ -5237,26 +3042,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib - 70]);
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 64]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 58]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 52]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 46]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
                         }
                     }
                     /* tap 1,0 */
@@ -5283,26 +3068,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 21]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 27]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 33]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 39]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 352);
@@ -5327,26 +3092,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 22]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 28]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 34]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 40]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 384);
@@ -5370,26 +3115,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 17]);
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 23]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 29]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 35]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 41]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
                         }
                     }
                     /* tap 1,1 */
@@ -5416,26 +3141,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 24]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 30]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 36]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 42]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 448);
@@ -5460,26 +3165,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 25]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 31]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 37]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 43]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 480);
@@ -5503,26 +3188,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 20]);
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 26]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 32]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 38]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 44]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
                         }
                     }
                     /* tap 1,2 */
@@ -5549,26 +3214,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 27]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 33]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 39]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 45]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 544);
@@ -5593,26 +3238,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 28]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 34]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 40]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 46]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 576);
@@ -5636,26 +3261,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 23]);
                             vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
                             vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 29]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 35]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 41]);
-                            vacc6x0 = _mm512_fmadd_ps(vi, vk0, vacc6x0);
-                            vacc6x1 = _mm512_fmadd_ps(vi, vk1, vacc6x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 47]);
-                            vacc7x0 = _mm512_fmadd_ps(vi, vk0, vacc7x0);
-                            vacc7x1 = _mm512_fmadd_ps(vi, vk1, vacc7x1);
                         }
                     }
                     {
@@ -5705,60 +3310,12 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                         vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
                         vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
                         _mm512_storeu_ps(out + ob + 112, vo);
-                    }
-                    {
-                        __m512 vo = vacc4x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 128, vo);
-                    }
-                    {
-                        __m512 vo = vacc4x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 144, vo);
-                    }
-                    {
-                        __m512 vo = vacc5x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 160, vo);
-                    }
-                    {
-                        __m512 vo = vacc5x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 176, vo);
-                    }
-                    {
-                        __m512 vo = vacc6x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 192, vo);
-                    }
-                    {
-                        __m512 vo = vacc6x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 208, vo);
-                    }
-                    {
-                        __m512 vo = vacc7x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 224, vo);
-                    }
-                    {
-                        __m512 vo = vacc7x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 240, vo);
                     }
                 }
             }
         }
         {
-            const int vx = 9;
+            const int vx = 13;
             {
                 {
                     const float *restrict vw = w;
@@ -5768,14 +3325,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                     __m512 vacc0x1 = _mm512_loadu_ps(vw + 16);
                     __m512 vacc1x0 = _mm512_loadu_ps(vw);
                     __m512 vacc1x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc2x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc2x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc3x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc3x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc4x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc4x1 = _mm512_loadu_ps(vw + 16);
-                    __m512 vacc5x0 = _mm512_loadu_ps(vw);
-                    __m512 vacc5x1 = _mm512_loadu_ps(vw + 16);
                     /* tap 0,0 */
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 32);
@@ -5789,26 +3338,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib - 90]);
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 84]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 78]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 72]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 66]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
                         }
                     }
                     {
@@ -5824,26 +3353,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 83]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 77]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 71]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 65]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 96);
@@ -5857,26 +3366,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib - 88]);
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 82]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 76]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 70]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 64]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
                         }
                     }
                     /* tap 0,1 */
@@ -5893,26 +3382,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 81]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 75]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 69]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 63]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 160);
@@ -5927,26 +3396,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 80]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 74]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 68]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 62]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 192);
@@ -5960,26 +3409,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib - 85]);
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 79]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 73]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 67]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 61]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
                         }
                     }
                     /* tap 0,2 */
@@ -5996,26 +3425,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 78]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 72]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 66]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 60]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 256);
@@ -6030,26 +3439,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 77]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 71]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 65]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 59]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 288);
@@ -6063,26 +3452,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib - 82]);
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 76]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 70]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 64]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib - 58]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
                         }
                     }
                     /* tap 1,0 */
@@ -6099,26 +3468,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 9]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 15]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 21]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 27]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 352);
@@ -6133,26 +3482,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 10]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 16]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 22]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 28]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 384);
@@ -6166,26 +3495,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 5]);
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 11]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 17]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 23]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 29]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
                         }
                     }
                     /* tap 1,1 */
@@ -6202,26 +3511,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 12]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 18]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 24]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 30]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 448);
@@ -6236,26 +3525,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 13]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 19]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 25]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 31]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 480);
@@ -6269,26 +3538,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 8]);
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 14]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 20]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 26]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 32]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
                         }
                     }
                     /* tap 1,2 */
@@ -6305,26 +3554,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 15]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 21]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 27]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 33]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 544);
@@ -6339,26 +3568,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
                         }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 16]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 22]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 28]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 34]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
-                        }
                     }
                     {
                         const __m512 vk0 = _mm512_loadu_ps(vw + 576);
@@ -6372,26 +3581,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                             const __m512 vi = _mm512_set1_ps(in[ib + 11]);
                             vacc1x0 = _mm512_fmadd_ps(vi, vk0, vacc1x0);
                             vacc1x1 = _mm512_fmadd_ps(vi, vk1, vacc1x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 17]);
-                            vacc2x0 = _mm512_fmadd_ps(vi, vk0, vacc2x0);
-                            vacc2x1 = _mm512_fmadd_ps(vi, vk1, vacc2x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 23]);
-                            vacc3x0 = _mm512_fmadd_ps(vi, vk0, vacc3x0);
-                            vacc3x1 = _mm512_fmadd_ps(vi, vk1, vacc3x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 29]);
-                            vacc4x0 = _mm512_fmadd_ps(vi, vk0, vacc4x0);
-                            vacc4x1 = _mm512_fmadd_ps(vi, vk1, vacc4x1);
-                        }
-                        {
-                            const __m512 vi = _mm512_set1_ps(in[ib + 35]);
-                            vacc5x0 = _mm512_fmadd_ps(vi, vk0, vacc5x0);
-                            vacc5x1 = _mm512_fmadd_ps(vi, vk1, vacc5x1);
                         }
                     }
                     {
@@ -6417,54 +3606,6 @@ static void Conv_stem_32c8p(const float *restrict in, float *restrict out, const
                         vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
                         vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
                         _mm512_storeu_ps(out + ob + 48, vo);
-                    }
-                    {
-                        __m512 vo = vacc2x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 64, vo);
-                    }
-                    {
-                        __m512 vo = vacc2x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 80, vo);
-                    }
-                    {
-                        __m512 vo = vacc3x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 96, vo);
-                    }
-                    {
-                        __m512 vo = vacc3x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 112, vo);
-                    }
-                    {
-                        __m512 vo = vacc4x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 128, vo);
-                    }
-                    {
-                        __m512 vo = vacc4x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 144, vo);
-                    }
-                    {
-                        __m512 vo = vacc5x0;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 160, vo);
-                    }
-                    {
-                        __m512 vo = vacc5x1;
-                        vo = _mm512_max_ps(vo, _mm512_set1_ps(0.0f));
-                        vo = _mm512_min_ps(vo, _mm512_set1_ps(6.000000000e+00f));
-                        _mm512_storeu_ps(out + ob + 176, vo);
                     }
                 }
             }
@@ -6630,7 +3771,7 @@ void wholenet_ops_stem_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer stem: runs its stage */
 void wholenet_ops_stem(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Conv_stem_32c8p(in, out, packed);
+    Conv_stem_32c4p(in, out, packed);
     (void)scratch;
 }
 
