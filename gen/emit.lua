@@ -654,7 +654,8 @@ function M.net(plan, file, runtime_dir, note, baked)
   -- the vector e^x (simd/exp.c.in), once, when a vector stage needs it
   for _, p in ipairs(plan.layers) do
     for _, st in ipairs(p.stages) do
-      if st.isa and st.isa.vw > 1 and (st.kind == "softmax" or st.act and st.act.kind == "sigmoid") then
+      if not common.vexp and st.isa and st.isa.vw > 1 and
+          (st.kind == "softmax" or st.act and st.act.kind == "sigmoid") then
         local ev = util.copy(helpers)
         ev.isa = st.isa
         common.vexp = render("simd/exp.c.in", ev)

@@ -551,8 +551,8 @@ function BUILD.separable(b, L, fuse)
   -- with threads and few output rows: each task the whole depthwise
   -- output, then its blocks of output channels (plan_par.sep_blocks)
   local blocks, by_blocks, by_rows
-  if plan_par.worth(tg, p, b.threads) and (fuse or "auto") == "auto" and not d.staged and L.pw.groups == 1 and
-      not L.pw.topo then
+  local par_auto = plan_par.worth(tg, p, b.threads) and (fuse or "auto") == "auto"
+  if par_auto and not d.staged and L.pw.groups == 1 and not L.pw.topo then
     blocks, by_blocks, by_rows = plan_par.sep_blocks(L, b.threads, tg.vw or 1)
   end
   if blocks then
@@ -567,7 +567,7 @@ function BUILD.separable(b, L, fuse)
   end
   local q = b.add(b.pw(pwd, L.MH * L.MW, L.act, b.res, { "scratch", 0 }, { "out" }))
   -- with threads, every band is a task's unit: fuse whenever the layer can
-  if plan_par.worth(tg, p, b.threads) and (fuse or "auto") == "auto" then fuse = "threads" end
+  if par_auto then fuse = "threads" end
   p.fusion = plan_fuse.decide(tg, L, d, q, fuse or "auto", b.threads)
   if p.fusion.kind == "fused" then
     p.fused = plan_fuse.bands(tg, L, d, p.fusion, band_variant, function(n, lines)

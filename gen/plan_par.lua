@@ -45,13 +45,14 @@ function M.split(tg, p, threads)
     return { kind = "bands", nb = L.OH, rows = L.OH, task_floats = 0, threads = threads, direct = true }
   elseif L.op == "conv" or L.op == "pool" then
     return { kind = "one", why = st.staged and "staged" or "rows" }
-  elseif L.op == "separable" and p.ch_blocks then
-    -- each task computes the whole depthwise output into its own buffer,
-    -- then projects its blocks of output channels, each its own stage
-    local cb = {}
-    for i = 1, #p.ch_blocks do cb[i] = { start = i - 1, n = 1, stage = i + 1 } end
-    return { kind = "bands", nb = #cb, bands = cb, task_floats = p.mid_floats, threads = threads, rows = #cb,
-             unit = "channels" }
+  elseif p.ch_blocks then
+    -- one band per block of output channels, each its own stage (the last
+    -- ones: a separable layer's depthwise stage comes first, and each task
+    -- computes its whole output into its own buffer, p.mid_floats)
+    local cb, first = {}, #p.stages - #p.ch_blocks
+    for i = 1, #p.ch_blocks do cb[i] = { start = i - 1, n = 1, stage = first + i } end
+    return { kind = "bands", nb = #cb, bands = cb, task_floats = p.mid_floats or 0, threads = threads,
+             rows = #cb, unit = "channels" }
   elseif L.op == "separable" then
     if not p.fused then return { kind = "one", why = "unfused", fusion = p.fusion.kind } end
     bands, task_floats = p.fused.bands, p.fused.band_floats
@@ -59,12 +60,6 @@ function M.split(tg, p, threads)
     bands, task_floats = p.dw_bands.bands, 0
   elseif L.op == "dwconv" then
     return { kind = "one", why = p.stages[1].staged and "staged" or "rows" }
-  elseif p.ch_blocks then
-    -- one band per block of output channels, each its own stage
-    local cb = {}
-    for i = 1, #p.ch_blocks do cb[i] = { start = i - 1, n = 1, stage = i } end
-    return { kind = "bands", nb = #cb, bands = cb, task_floats = 0, threads = threads, rows = #cb,
-             unit = "channels" }
   elseif L.op == "pwconv" and p.pw_bands then
     bands, task_floats = p.pw_bands.bands, 0
   elseif L.op == "pwconv" then
@@ -155,14 +150,12 @@ function M.band_rows(R, threads)
   return (balanced(R, max(1, floor(R / (4 * threads))), threads))
 end
 
--- The band height, at most hi, of a depthwise stage (fused or in bands of
--- its own) whose R output rows fall into row classes `classes`, split for
--- T workers (balanced_in: a border class is a band of its own).
--- MobileNet v1's 56-row b3 at 2 threads: bands of 5 after the one-row top
--- border gave the tasks 31 and 25 rows, bands of 3 give 28 each.
-function M.class_rows(classes, R, hi, T)
-  return balanced_in(classes, R, hi, T)
-end
+-- class_rows(classes, R, hi, T): the band height of a depthwise stage
+-- (fused or in bands of its own) split for T workers, balanced_in with the
+-- stage's row classes (a border class is a band of its own).  MobileNet
+-- v1's 56-row b3 at 2 threads: bands of 5 after the one-row top border
+-- gave the tasks 31 and 25 rows, bands of 3 give 28 each.
+M.class_rows = balanced_in
 
 -- R rows (or pixels) in bands of B: { B, bands = {start, n, loop} } (a
 -- loop of bands of B and one remainder band).
